@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "yunwei.staticfiles.YunweiStaticFilesConfig",
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
@@ -207,6 +207,10 @@ STATICFILES_DIRS = [
 ]
 STATICFILES_DIRS = [entry for entry in STATICFILES_DIRS if entry[1].exists()]
 STATICFILES_DIRS.append(BASE_DIR / "yunwei" / "static")
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "yunwei.staticfiles.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -32,6 +32,13 @@ def test_login_and_open_every_navigation_page(live_server, demo, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Every stylesheet, script and font must load: a page without its assets is not "open".
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and errors.append(f"{response.status} {response.url}")
+        ),
+    )
     log_in(page, live_server.url, "admin")
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
     links = page.eval_on_selector_all(

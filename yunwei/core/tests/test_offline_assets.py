@@ -24,6 +24,16 @@ def test_collected_static_files_name_no_cdn(settings, tmp_path):
                 offenders.append(str(path.relative_to(settings.STATIC_ROOT)))
     assert not offenders, offenders
     assert (settings.STATIC_ROOT / "vendor" / "bootstrap" / "css" / "bootstrap.min.css").exists()
+    assert not (settings.STATIC_ROOT / "drf_spectacular_sidecar" / "redoc").exists()
+
+
+def test_redoc_bundle_is_never_served():
+    """Served files come from the same finders as collected ones (live server, DEBUG)."""
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css")
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js") is None
+    assert finders.find("drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js", True) == []
 
 
 def test_templates_load_nothing_from_outside():
