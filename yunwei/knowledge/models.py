@@ -288,11 +288,10 @@ class Vote(models.Model):
 class SearchDocument(models.Model):
     """One searchable object (article or ticket) in the full-text index.
 
-    ``title_tokens``/``tokens`` hold the jieba-segmented words joined by spaces; the engine's
-    own index (an FTS5 table on SQLite, a generated tsvector column on PostgreSQL) is built
-    over them by ``yunwei.knowledge.search.ensure_fts``. The scope fields let the search filter
-    in SQL: ``organisation_path`` (org subtree), ``system_id``, ``vendor_ids`` and
-    ``user_ids`` (",3,7," lists of vendors serving the object and of users who always see it).
+    Its words live in ``SearchPosting`` rows (see ``yunwei.knowledge.search``). The scope
+    fields let the search filter in SQL: ``organisation_path`` (org subtree), ``system_id``,
+    ``vendor_ids`` and ``user_ids`` (",3,7," lists of vendors serving the object and of users
+    who always see it).
     """
 
     source = models.CharField(_("source"), max_length=20, choices=SearchSource.choices)
@@ -300,8 +299,6 @@ class SearchDocument(models.Model):
     kind = models.CharField(_("kind"), max_length=30, blank=True)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("body"), blank=True)
-    title_tokens = models.TextField(blank=True)
-    tokens = models.TextField(blank=True)
     status = models.CharField(_("status"), max_length=20, blank=True)
     is_public = models.BooleanField(default=False)
     organisation_path = models.CharField(max_length=255, blank=True, db_index=True)
@@ -322,3 +319,38 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.source}:{self.object_id} {self.title}"
+
+
+class SearchPosting(models.Model):
+    """One word of one document with its precomputed weight (``impact``): the inverted index.
+
+    The index on (term, impact desc, document desc) gives each word's best documents first, so
+    a query reads a few rows per word instead of every document holding it."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
+    term = models.CharField(max_length=64)
+    impact = models.FloatField()
+
+    class Meta:
+        verbose_name = _("search posting")
+        verbose_name_plural = _("search postings")
+        indexes = [
+            models.Index(fields=["term", "-impact", "-document"], name="knowledge_posting_best")
+        ]
+
+    def __str__(self):
+        return f"{self.term} {self.document_id} {self.impact:.3f}"
+
+
+class SearchTermStat(models.Model):
+    """How many documents hold a word (its document frequency, for the word's rarity)."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term statistic")
+        verbose_name_plural = _("search term statistics")
+
+    def __str__(self):
+        return f"{self.term}: {self.documents}"

@@ -2,22 +2,23 @@
 
 Text is segmented with jieba in search mode (``cut_for_search``: long words and the shorter
 words inside them) with a user dictionary of tax and O&M terms (``dict.txt``). Each object
-becomes one ``SearchDocument`` row holding the space-joined tokens; the database's own
-full-text engine indexes those tokens:
+becomes one ``SearchDocument`` row (title, body, scope fields) and one ``SearchPosting`` row
+per distinct word with the word's BM25F weight in that document (title words count
+``TITLE_WEIGHT`` times); ``SearchTermStat`` counts the documents holding each word. The same
+tables serve SQLite, PostgreSQL and any other database Django supports.
 
-- SQLite: an FTS5 table ``knowledge_fts`` (rowid = document id), ranked with ``bm25``;
-- PostgreSQL: a generated ``tsvector`` column ``search_vector`` ('simple' configuration, title
-  weight A, body weight B) with a GIN index, ranked with ``ts_rank_cd`` times the terms' IDF.
-
-Both are created by ``ensure_fts()`` (after ``migrate`` and lazily on first use), not by
-migrations. A query is segmented the same way; its words are OR-ed (AND loses too much recall
-in Chinese) and ranking sorts it out. Results are limited in SQL to what the user may see,
-using the scope fields stored on each document.
+A query is segmented the same way; its words are OR-ed (AND loses too much recall in Chinese)
+and a document's score is the sum over the query words of word weight × rarity (IDF) ×
+impact. The best documents are found exactly without reading every match: each word's
+postings are read best-first from an index and reading stops as soon as no unread document
+can reach the current top results (``_top_documents``). Results are limited in SQL to what
+the user may see, using the scope fields stored on each document.
 
 Other apps make their models searchable with ``register_indexer(model_label, fn)``; ``fn(obj)``
 returns the fields of the document, or None to keep the object out of the index.
 """
 
+import functools
 import html
 import logging
 import math
@@ -27,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -35,10 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 logger = logging.getLogger(__name__)
 
 DICT_PATH = Path(__file__).with_name("dict.txt")
-FTS_TABLE = "knowledge_fts"
-DOC_TABLE = "knowledge_searchdocument"
-PG_COLUMN = "search_vector"
-TITLE_WEIGHT = 10.0  # bm25 column weight of the title (+ keywords) against 1.0 for the body
+TITLE_WEIGHT = 5.0  # weight of a word in the title (+ keywords) against 1.0 in the body
 MAX_QUERY_TERMS = 24
 
 # Words that say nothing about the problem (how users phrase questions).
@@ -132,14 +131,18 @@ def tokenizer():
 
 def segment(text: str) -> list[str]:
     """Search-mode words of ``text``, lower-cased, punctuation and spaces dropped."""
-    if not text:
-        return []
+    return list(_segment(text)) if text else []
+
+
+@functools.lru_cache(maxsize=2048)
+def _segment(text: str) -> tuple[str, ...]:
+    # Cached: tickets and articles repeat titles and stock phrases, and a reindex meets them often.
     words = []
     for token in tokenizer().cut_for_search(text):
         token = token.strip().lower()
         if token and _WORD.search(token):
             words.append(token)
-    return words
+    return tuple(words)
 
 
 SYNONYM_WEIGHT = 0.4  # weight of words added to a query beside the user's own words
@@ -264,90 +267,42 @@ def scope_q(user, sources=None) -> Q | None:
     return combined
 
 
-# --- Engine: ensure, write ---------------------------------------------------------------------
+# --- Index: documents, postings, term statistics ---------------------------------------------
+
+# BM25F-style weights: a word in the title (or keywords) counts TITLE_WEIGHT times one in the
+# body; K1 saturates repeated words, B normalises by length against AVERAGE_LENGTH words.
+K1 = 1.2
+B = 0.75
+AVERAGE_LENGTH = 80.0
+TERM_MAX_LENGTH = 64
 
 
-def _vendor() -> str:
-    return connection.vendor
+def impacts(title_words: list[str], body_words: list[str]) -> dict[str, float]:
+    """Each word's weight in one document (the BM25F term weight without the word's rarity,
+    which is applied at query time)."""
+    frequency: dict[str, float] = {}
+    for word in title_words:
+        frequency[word] = frequency.get(word, 0.0) + TITLE_WEIGHT
+    for word in body_words:
+        frequency[word] = frequency.get(word, 0.0) + 1.0
+    norm = K1 * (1 - B + B * (len(title_words) + len(body_words)) / AVERAGE_LENGTH)
+    return {
+        word[:TERM_MAX_LENGTH]: round(tf * (K1 + 1) / (tf + norm), 6)
+        for word, tf in frequency.items()
+    }
 
 
-def ensure_fts(using_connection=None) -> bool:
-    """Create the engine's index if missing (idempotent, cheap when present).
-
-    Returns True when a full-text engine is available on this database."""
-    conn = using_connection or connection
-    with conn.cursor() as cursor:
-        if DOC_TABLE not in conn.introspection.table_names(cursor):
-            return False
-        if conn.vendor == "sqlite":
-            cursor.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
-            )
-            if cursor.fetchone() is None:
-                cursor.execute(
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-                    "title_tokens, tokens, tokenize = 'unicode61 remove_diacritics 2')"
-                )
-                cursor.execute(
-                    f"INSERT INTO {FTS_TABLE} (rowid, title_tokens, tokens) "
-                    f"SELECT id, title_tokens, tokens FROM {DOC_TABLE}"
-                )
-            return True
-        if conn.vendor == "postgresql":
-            cursor.execute(
-                "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = %s "
-                "AND NOT attisdropped",
-                [DOC_TABLE, PG_COLUMN],
-            )
-            if cursor.fetchone() is None:
-                cursor.execute(
-                    f"ALTER TABLE {DOC_TABLE} ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
-                    "GENERATED ALWAYS AS ("
-                    "setweight(to_tsvector('simple'::regconfig, coalesce(title_tokens, '')), 'A')"
-                    " || setweight(to_tsvector('simple'::regconfig, coalesce(tokens, '')), 'B')"
-                    ") STORED"
-                )
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS knowledge_searchdocument_fts "
-                f"ON {DOC_TABLE} USING gin ({PG_COLUMN})"
-            )
-            return True
-    return False
-
-
-def _fts_write(doc_ids_rows: list[tuple[int, str, str]]) -> None:
-    if _vendor() != "sqlite" or not doc_ids_rows:
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(row[0],) for row in doc_ids_rows]
-        )
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, title_tokens, tokens) VALUES (%s, %s, %s)",
-            doc_ids_rows,
-        )
-
-
-def _fts_delete(doc_ids: list[int]) -> None:
-    if _vendor() != "sqlite" or not doc_ids:
-        return
-    with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [(i,) for i in doc_ids])
-
-
-def _document_values(indexer: Indexer, obj) -> dict | None:
+def _document_values(indexer: Indexer, obj) -> tuple[dict, dict[str, float]] | None:
     fields = indexer.fn(obj)
     if fields is None:
         return None
     title = str(fields.get("title") or "")[:300]
     body = str(fields.get("body") or "")
     keywords = str(fields.get("keywords") or "")
-    return {
+    values = {
         "kind": str(fields.get("kind") or "")[:30],
         "title": title,
         "body": body,
-        "title_tokens": " ".join(segment(f"{title} {keywords}")),
-        "tokens": " ".join(segment(body)),
         "status": str(fields.get("status") or "")[:20],
         "is_public": bool(fields.get("is_public", False)),
         "organisation_path": str(fields.get("organisation_path") or "")[:255],
@@ -357,59 +312,90 @@ def _document_values(indexer: Indexer, obj) -> dict | None:
         "url": str(fields.get("url") or "")[:300],
         "updated_at": fields.get("updated_at") or timezone.now(),
     }
+    return values, impacts(segment(f"{title} {keywords}"), segment(body))
+
+
+def _count_terms(added, removed) -> None:
+    """Keep document frequencies up to date (terms in sorted order: no lock-order deadlock)."""
+    from django.db.models import F
+
+    from yunwei.knowledge.models import SearchTermStat
+
+    added, removed = sorted(set(added)), sorted(set(removed))
+    if added:
+        SearchTermStat.objects.bulk_create(
+            [SearchTermStat(term=t, documents=0) for t in added], ignore_conflicts=True
+        )
+        SearchTermStat.objects.filter(term__in=added).update(documents=F("documents") + 1)
+    if removed:
+        SearchTermStat.objects.filter(term__in=removed).update(documents=F("documents") - 1)
 
 
 def index_object(obj):
-    """Add or refresh ``obj``'s document (call inside the action's transaction)."""
-    from yunwei.knowledge.models import SearchDocument
+    """Add or refresh ``obj``'s document (call inside the action's transaction). Its postings
+    are rewritten only when its words changed (a status change touches one row)."""
+    from yunwei.knowledge.models import SearchDocument, SearchPosting
 
     indexer = _REGISTRY.get(obj._meta.label_lower)
     if indexer is None:
         return None
-    values = _document_values(indexer, obj)
-    if values is None:
+    result = _document_values(indexer, obj)
+    if result is None:
         remove_object(obj)
         return None
-    ensure_fts()
+    values, weights = result
     with transaction.atomic():
         doc, _created = SearchDocument.objects.update_or_create(
             source=indexer.source, object_id=obj.pk, defaults=values
         )
-        _fts_write([(doc.pk, doc.title_tokens, doc.tokens)])
+        old = dict(SearchPosting.objects.filter(document=doc).values_list("term", "impact"))
+        if old != weights:
+            SearchPosting.objects.filter(document=doc).delete()
+            SearchPosting.objects.bulk_create(
+                [SearchPosting(document=doc, term=t, impact=w) for t, w in weights.items()]
+            )
+            _count_terms(weights.keys() - old.keys(), old.keys() - weights.keys())
     return doc
 
 
 def remove_object(obj=None, *, source: str | None = None, object_id=None) -> int:
     """Drop the document of ``obj`` (or of ``source``/``object_id``)."""
-    from yunwei.knowledge.models import SearchDocument
+    from yunwei.knowledge.models import SearchDocument, SearchPosting
 
     if obj is not None:
         indexer = _REGISTRY.get(obj._meta.label_lower)
         if indexer is None:
             return 0
         source, object_id = indexer.source, obj.pk
-    ensure_fts()
     with transaction.atomic():
-        ids = list(
-            SearchDocument.objects.filter(source=source, object_id=object_id).values_list(
-                "pk", flat=True
-            )
-        )
-        _fts_delete(ids)
-        SearchDocument.objects.filter(pk__in=ids).delete()
-    return len(ids)
+        docs = SearchDocument.objects.filter(source=source, object_id=object_id)
+        terms = list(SearchPosting.objects.filter(document__in=docs).values_list("term", flat=True))
+        _count_terms((), terms)
+        deleted = len(docs.values_list("pk", flat=True))
+        docs.delete()
+    return deleted
 
 
-def reindex_all(progress: Callable | None = None, batch_size: int = 500) -> dict[str, int]:
+def reindex_all(progress: Callable | None = None, batch_size: int = 1000) -> dict[str, int]:
     """Rebuild the whole index; ``progress(source, done, total)`` is called per batch."""
-    from yunwei.knowledge.models import SearchDocument
+    from yunwei.knowledge.models import SearchDocument, SearchPosting, SearchTermStat
 
     counts: dict[str, int] = {}
+    frequencies: dict[str, int] = {}
+
+    def flush(batch):
+        docs = SearchDocument.objects.bulk_create([doc for doc, _weights in batch])
+        postings = []
+        for doc, weights in batch:
+            for term, weight in weights.items():
+                postings.append(SearchPosting(document_id=doc.pk, term=term, impact=weight))
+                frequencies[term] = frequencies.get(term, 0) + 1
+        SearchPosting.objects.bulk_create(postings, batch_size=10_000)
+        return len(docs)
+
     with transaction.atomic():
-        ensure_fts()
-        if _vendor() == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        SearchPosting.objects.all().delete()
+        SearchTermStat.objects.all().delete()
         SearchDocument.objects.all().delete()
         for indexer in _REGISTRY.values():
             if indexer.queryset is not None:
@@ -419,31 +405,30 @@ def reindex_all(progress: Callable | None = None, batch_size: int = 500) -> dict
 
                 queryset = apps.get_model(indexer.model_label)._default_manager.all()
             total = queryset.count()
-            done = 0
-            batch = []
+            done, made, batch = 0, 0, []
             for obj in queryset.iterator(chunk_size=batch_size):
-                values = _document_values(indexer, obj)
+                result = _document_values(indexer, obj)
                 done += 1
-                if values is not None:
-                    batch.append(SearchDocument(source=indexer.source, object_id=obj.pk, **values))
+                if result is not None:
+                    values, weights = result
+                    batch.append(
+                        (SearchDocument(source=indexer.source, object_id=obj.pk, **values), weights)
+                    )
                 if len(batch) >= batch_size:
-                    SearchDocument.objects.bulk_create(batch)
-                    counts[indexer.source] = counts.get(indexer.source, 0) + len(batch)
+                    made += flush(batch)
                     batch = []
                     if progress:
                         progress(indexer.source, done, total)
             if batch:
-                SearchDocument.objects.bulk_create(batch)
-                counts[indexer.source] = counts.get(indexer.source, 0) + len(batch)
-            counts.setdefault(indexer.source, 0)
+                made += flush(batch)
+            counts[indexer.source] = made
             if progress:
                 progress(indexer.source, done, total)
-        if _vendor() == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {FTS_TABLE} (rowid, title_tokens, tokens) "
-                    f"SELECT id, title_tokens, tokens FROM {DOC_TABLE}"
-                )
+        SearchTermStat.objects.bulk_create(
+            [SearchTermStat(term=t, documents=n) for t, n in frequencies.items()],
+            batch_size=10_000,
+        )
+    cache.delete(TOTAL_CACHE_KEY)
     return counts
 
 
@@ -513,86 +498,77 @@ def snippet(text: str, terms: list[str], width: int = 140) -> SafeString:
     return mark_safe(("…" if start > 0 else "") + body + ("…" if end < len(text) else ""))
 
 
-def _subquery(queryset):
-    sql, params = queryset.values("pk").query.sql_with_params()
-    return sql, list(params)
+TOTAL_CACHE_KEY = "knowledge:search:documents"
 
 
-def _rank_sqlite(weighted, scoped, limit):
-    """bm25 (title weighted ``TITLE_WEIGHT``) of the full-weight words, plus that of the
-    added words times their weight."""
-    sub_sql, sub_params = _subquery(scoped)
-    sql = (
-        f"SELECT {FTS_TABLE}.rowid, -bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) AS score "
-        f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid IN ({sub_sql}) "
-        f"ORDER BY bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0) LIMIT %s"
+def _term_weights(weighted: list[tuple[str, float]]) -> dict[str, float]:
+    """Each query word's weight times its rarity (BM25 IDF over the document frequencies)."""
+    from yunwei.knowledge.models import SearchDocument, SearchTermStat
+
+    total = cache.get(TOTAL_CACHE_KEY)
+    if total is None:
+        total = SearchDocument.objects.count()
+        cache.set(TOTAL_CACHE_KEY, total, 600)
+    frequencies = dict(
+        SearchTermStat.objects.filter(
+            term__in=[t for t, _w in weighted], documents__gt=0
+        ).values_list("term", "documents")
     )
-    groups: dict[float, list[str]] = {}
-    for term, weight in weighted:
-        groups.setdefault(weight, []).append(term)
-    scores: dict[int, float] = {}
-    with connection.cursor() as cursor:
-        for weight, terms in groups.items():
-            match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
-            cursor.execute(sql, [match, *sub_params, limit * 3])
-            for rowid, score in cursor.fetchall():
-                scores[rowid] = scores.get(rowid, 0.0) + weight * score
-    return sorted(scores.items(), key=lambda item: -item[1])[:limit]
+    return {
+        term: weight * math.log(1 + (max(total, df) - df + 0.5) / (df + 0.5))
+        for term, weight in weighted
+        if (df := frequencies.get(term))
+    }
 
 
-def _rank_postgresql(weighted_terms, scoped, limit):
-    """ts_rank_cd per term, times the term's inverse document frequency, summed.
-
-    ts_rank_cd alone has no notion of how rare a word is: with OR-ed words a common one
-    (失败, 系统) would count as much as a rare one (回盘), so each term is weighted by its IDF,
-    counted over the GIN index (one cheap bitmap count per term)."""
-    sub_sql, sub_params = _subquery(scoped)
-    terms = [term for term, _weight in weighted_terms]
-    with connection.cursor() as cursor:
-        counts_sql = ", ".join(
-            f"(SELECT count(*) FROM {DOC_TABLE} WHERE {PG_COLUMN} @@ plainto_tsquery('simple', %s))"
-            for _ in terms
-        )
-        cursor.execute(f"SELECT (SELECT count(*) FROM {DOC_TABLE}), {counts_sql}", terms)
-        row = cursor.fetchone()
-        total, frequencies = row[0], row[1:]
-        weighted = [
-            (term, weight * math.log(1 + (total - df + 0.5) / (df + 0.5)))
-            for (term, weight), df in zip(weighted_terms, frequencies, strict=True)
-            if df
-        ]
-        if not weighted:
-            return []
-        rank = " + ".join(
-            f"ts_rank_cd(d.{PG_COLUMN}, plainto_tsquery('simple', %s), 1) * %s" for _ in weighted
-        )
-        any_term = " || ".join("plainto_tsquery('simple', %s)" for _ in weighted)
-        params = []
-        for term, idf in weighted:
-            params.extend([term, idf])
-        sql = (
-            f"SELECT d.id, ({rank}) AS score FROM {DOC_TABLE} d "
-            f"WHERE d.{PG_COLUMN} @@ ({any_term}) AND d.id IN ({sub_sql}) "
-            "ORDER BY score DESC, d.updated_at DESC LIMIT %s"
-        )
-        cursor.execute(sql, [*params, *[t for t, _ in weighted], *sub_params, limit])
-        return cursor.fetchall()
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """``condition`` on SearchDocument rewritten for a model that reaches it by ``prefix``."""
+    copy = Q()
+    copy.connector, copy.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            copy.children.append(_prefixed(child, prefix))
+        else:
+            copy.children.append((prefix + child[0], child[1]))
+    return copy
 
 
-def _rank_fallback(weighted, scoped, limit):
-    """Databases without a supported engine: substring matches, counted."""
-    terms = [term for term, _weight in weighted]
-    condition = Q()
-    for term in terms:
-        condition |= Q(title__icontains=term) | Q(body__icontains=term)
-    rows = []
-    for doc in scoped.filter(condition)[: limit * 5]:
-        text = f"{doc.title} {doc.body}".lower()
-        title = doc.title.lower()
-        score = sum(text.count(t) + TITLE_WEIGHT * title.count(t) for t in terms)
-        rows.append((doc.pk, float(score)))
-    rows.sort(key=lambda r: -r[1])
-    return rows[:limit]
+MAX_DEPTH = 20_000
+
+
+def _top_documents(weights: dict[str, float], scope: Q, limit: int) -> list[tuple[int, float]]:
+    """The ``limit`` best documents within ``scope`` by Σ weight × impact, exactly.
+
+    Reads each word's best ``depth`` postings (index order) and scores the documents found. A
+    document not found holds each word with at most the impact of that word's last posting
+    read, so when the ``limit``-th score reaches the sum of those ceilings no unseen document
+    can beat it; otherwise the depth grows and the words are read again."""
+    from yunwei.knowledge.models import SearchPosting
+
+    postings = SearchPosting.objects.filter(_prefixed(scope, "document__"))
+    depth = max(limit * 3, 30)
+    while True:
+        candidates: set[int] = set()
+        ceiling = 0.0
+        for term, weight in weights.items():
+            rows = list(
+                postings.filter(term=term)
+                .order_by("-impact", "-document_id")
+                .values_list("document_id", "impact")[:depth]
+            )
+            candidates.update(doc_id for doc_id, _impact in rows)
+            if len(rows) == depth:
+                ceiling += weight * rows[-1][1]
+        scores: dict[int, float] = {}
+        for doc_id, term, impact in SearchPosting.objects.filter(
+            document_id__in=candidates, term__in=list(weights)
+        ).values_list("document_id", "term", "impact"):
+            scores[doc_id] = scores.get(doc_id, 0.0) + weights[term] * impact
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+        enough = len(ranked) == limit and ranked[-1][1] >= ceiling
+        if enough or ceiling == 0.0 or depth >= MAX_DEPTH:
+            return ranked
+        depth *= 4
 
 
 def search(
@@ -620,24 +596,18 @@ def search(
     scope = scope_q(user, sources or None)
     if scope is None:
         return []
-    scoped = SearchDocument.objects.filter(scope)
+    condition = scope
     if doc_kinds:
-        scoped = scoped.filter(kind__in=doc_kinds)
+        condition &= Q(kind__in=doc_kinds)
     if public_articles_only:
-        scoped = scoped.exclude(source="article", is_public=False)
+        condition &= ~Q(source="article", is_public=False)
     if object_ids is not None:
         allowed = Q(pk__in=[])
         for source, ids in object_ids.items():
             allowed |= Q(source=source, object_id__in=list(ids))
-        scoped = scoped.filter(allowed)
-    engine = ensure_fts()
-    vendor = _vendor()
-    if engine and vendor == "sqlite":
-        rows = _rank_sqlite(weighted, scoped, limit)
-    elif engine and vendor == "postgresql":
-        rows = _rank_postgresql(weighted, scoped, limit)
-    else:
-        rows = _rank_fallback(weighted, scoped, limit)
+        condition &= allowed
+    weights = _term_weights(weighted)
+    rows = _top_documents(weights, condition, limit) if weights else []
     docs = SearchDocument.objects.in_bulk([row[0] for row in rows])
     hits = []
     for doc_id, score in rows:
