@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yunwei.cmdb",
     "yunwei.tickets",
     "yunwei.knowledge",
+    "yunwei.inspections",
 ]
 
 MIDDLEWARE = [
