@@ -191,7 +191,9 @@ class CheckType:
                 continue
             values = {}
             for level in ("warning", "critical"):
-                value = pair.get(level)
+                if level not in pair:
+                    continue  # not overridden: the level below (or the default) applies
+                value = pair[level]
                 if value is None or value == "":
                     values[level] = None
                     continue
