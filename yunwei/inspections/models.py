@@ -252,6 +252,8 @@ class PlanItem(models.Model):
         verbose_name_plural = _("plan items")
 
     def __str__(self):
+        if not self.check_definition_id:
+            return self.target_label
         return f"{self.check_definition} · {self.target_label}"
 
     def get_absolute_url(self):
@@ -437,6 +439,9 @@ class AlertState(models.Model):
                 fields=["check_definition", "target_key"], name="insp_alertstate_unique"
             )
         ]
+
+    def __str__(self):
+        return f"{self.check_definition_id} {self.target_key}"
 
 
 class Alert(models.Model):

@@ -376,12 +376,12 @@ def test_due_plans_run_once_per_slot_on_workdays_only(port_item, admin_user):
     plan.times = "08:30,12:00"
     plan.save()
     tz = timezone.get_current_timezone()
-    monday = timezone.make_aware(datetime(2026, 11, 23, 8, 35), tz)  # a workday
+    monday = datetime(2026, 11, 23, 8, 35, tzinfo=tz)  # a workday
     runs = actions.do_run_due_plans(now=monday)
     assert [run.plan for run in runs] == [plan]
     assert actions.do_run_due_plans(now=monday) == []  # the 08:30 slot has its run
     assert actions.do_run_due_plans(now=monday.replace(hour=10)) == []  # nothing due
-    sunday = timezone.make_aware(datetime(2026, 11, 22, 8, 35), tz)
+    sunday = datetime(2026, 11, 22, 8, 35, tzinfo=tz)
     assert actions.do_run_due_plans(now=sunday) == []
     plan.workdays_only = False
     plan.save()
