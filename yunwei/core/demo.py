@@ -147,6 +147,8 @@ def load_demo() -> list[str]:
     from yunwei.cmdb.demo import load_demo_cmdb
     from yunwei.core.roles import sync_roles
     from yunwei.core.tasks import ensure_default_schedules
+    from yunwei.inspections.demo import load_demo_inspections
+    from yunwei.inspections.tasks import ensure_default_schedules as ensure_inspection_schedules
     from yunwei.knowledge.demo import load_demo_knowledge
     from yunwei.tickets.demo import load_demo_tickets
     from yunwei.tickets.sla import ensure_default_schedules as ensure_sla_schedules
@@ -161,11 +163,14 @@ def load_demo() -> list[str]:
     ensure_default_schedules()
     ensure_ticket_schedules()
     ensure_sla_schedules()
+    ensure_inspection_schedules()
     steps.append("计划任务")
     load_demo_tickets(actor=admin)
     steps.append("工单")
     load_demo_knowledge(actor=admin)
     steps.append("知识库")
+    load_demo_inspections(province=core["province"], actor=admin)
+    steps.append("巡检")
     load_demo_messages(core["users"])
     steps.append("站内消息")
     return steps

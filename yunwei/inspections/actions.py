@@ -91,7 +91,11 @@ def _previous_values(item: PlanItem) -> dict | None:
 def do_run_plan(
     plan: InspectionPlan, *, actor, trigger=RunTrigger.MANUAL, scheduled_for=None
 ) -> InspectionRun:
-    """Run every enabled item of ``plan`` now; returns the finished run."""
+    """Run every enabled item of ``plan`` now; returns the finished run. A disabled plan
+    does not run (the demo plans of fictional hosts are disabled so that nothing connects
+    to their addresses)."""
+    if not plan.enabled:
+        raise ValidationError(_("The plan “%(plan)s” is disabled.") % {"plan": plan.name})
     items = list(
         plan.items.filter(enabled=True).select_related(
             "check_definition",

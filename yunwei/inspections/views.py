@@ -138,7 +138,11 @@ class PlanRunView(LoginRequiredMixin, View):
         if not request.user.has_perm("inspections.add_inspectionrun"):
             raise PermissionDenied
         plan = get_object_or_404(InspectionPlan.objects.restrict(request.user, "view"), pk=pk)
-        run = actions.do_run_plan(plan, actor=request.user)
+        try:
+            run = actions.do_run_plan(plan, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+            return redirect(plan.get_absolute_url())
         messages.success(request, _("The inspection has finished."))
         return redirect(run.get_absolute_url())
 

@@ -33,7 +33,10 @@ class InspectionPlanViewSet(RestrictedModelViewSet):
         if not request.user.has_perm("inspections.add_inspectionrun"):
             raise PermissionDenied
         plan = InspectionPlan.objects.restrict(request.user, "view").get(pk=self.get_object().pk)
-        run = actions.do_run_plan(plan, actor=request.user, trigger=RunTrigger.API)
+        try:
+            run = actions.do_run_plan(plan, actor=request.user, trigger=RunTrigger.API)
+        except DjangoValidationError as exc:
+            raise _api_error(exc) from exc
         return Response(s.InspectionRunSerializer(run, context={"request": request}).data, 201)
 
 
