@@ -351,7 +351,7 @@ def do_open_ticket_for_alert(alert: Alert, *, actor) -> Alert:
     from yunwei.tickets.choices import Channel, Priority, TicketKind
 
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().select_related("system").get(pk=alert.pk)
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
         if alert.ticket_id:
             raise ValidationError(_("A ticket is already linked to this alert."))
         organisation = (
