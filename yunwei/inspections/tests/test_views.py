@@ -138,3 +138,21 @@ def test_vendor_scope_and_roles(client, make_user, plan, admin_user):
         client.get(Alert.objects.get(check_definition__name="端口").get_absolute_url()).status_code
         == 404
     )
+
+
+def test_cli_runs_a_plan_or_a_target_and_prints_json(plan):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("inspect", "run", "--plan", plan.name, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert len(data["results"]) == 2 and data["counts"]["error"] == 1
+    out = StringIO()
+    call_command("inspect", "run", "--target", "yunwei-local", stdout=out)
+    assert "yunwei-local" in out.getvalue()
+    with pytest.raises(CommandError, match="没有名为"):
+        call_command("inspect", "run", "--plan", "不存在的计划")

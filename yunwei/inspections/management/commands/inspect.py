@@ -1,5 +1,6 @@
 """``yunwei inspect run --plan NAME | --target NAME [--json]``: run inspections now."""
 
+import ipaddress
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,13 +30,18 @@ class Command(BaseCommand):
             run = do_run_plan(plan, actor=None, trigger=RunTrigger.CLI)
         else:
             name = options["target"]
-            items = PlanItem.objects.filter(enabled=True).filter(
+            condition = (
                 Q(host__hostname=name)
-                | Q(host__ip_address=name)
                 | Q(database__name=name)
                 | Q(middleware__name=name)
                 | Q(endpoint__name=name)
             )
+            try:
+                ipaddress.ip_address(name)
+                condition |= Q(host__ip_address=name)
+            except ValueError:
+                pass  # not an IP address: PostgreSQL would refuse to compare it
+            items = PlanItem.objects.filter(enabled=True).filter(condition)
             unique = {}
             for item in items.select_related("check_definition"):
                 unique.setdefault((item.check_definition_id, item.target_key), item)
