@@ -327,7 +327,9 @@ class SearchPosting(models.Model):
     The index on (term, impact desc, document desc) gives each word's best documents first, so
     a query reads a few rows per word instead of every document holding it."""
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="postings")
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
     term = models.CharField(max_length=64)
     impact = models.FloatField()
 
@@ -335,7 +337,9 @@ class SearchPosting(models.Model):
         verbose_name = _("search posting")
         verbose_name_plural = _("search postings")
         indexes = [
-            models.Index(fields=["term", "-impact", "-document"], name="knowledge_posting_best")
+            models.Index(fields=["term", "-impact", "-document"], name="knowledge_posting_best"),
+            # Scoring the candidates (and cascading deletes) by document, word.
+            models.Index(fields=["document", "term"], name="knowledge_posting_document"),
         ]
 
     def __str__(self):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -47,7 +47,7 @@ STOPWORDS = frozenset(
     给 对 在 是 有 没 没有 就 都 也 还 又 要 会 能 可以 可能 应该
     需要 怎么 怎么办 怎么回事 怎样 如何 什么 为什么 为啥 啥 咋 咋办
     咋回事 请问 请 一下 一直 这个 那个 这 那 哪 哪里 哪个 个 些 我
-    我们 你 你们 他 她 它 他们 您 今天 现在 然后 但是 因为 所以 如果
+    我们 你 你们 他 她 它 他们 您 今天 现在 然后 但是 因为 所以 如果 不了
     老是 总是 突然 好像 问题 情况 处理 解决 办法 方法 一个 不是 还是
     已经 时候 时 后 前 里 上 下 中 说 看 到 去 来 用 做 点 多 很
     太 the a an of to is in on and or
@@ -533,42 +533,72 @@ def _prefixed(condition: Q, prefix: str) -> Q:
     return copy
 
 
-MAX_DEPTH = 20_000
+_WORD_PARAMETER = "\x00word"
+FIRST_DEPTH = 30  # postings read per word at first (at least 3 × the results asked for)
+DEEPER = 7  # how much deeper the second and last reading goes when the first proves nothing
 
 
 def _top_documents(weights: dict[str, float], scope: Q, limit: int) -> list[tuple[int, float]]:
-    """The ``limit`` best documents within ``scope`` by Σ weight × impact, exactly.
+    """The ``limit`` best documents within ``scope`` by Σ weight × impact.
 
-    Reads each word's best ``depth`` postings (index order) and scores the documents found. A
-    document not found holds each word with at most the impact of that word's last posting
-    read, so when the ``limit``-th score reaches the sum of those ceilings no unseen document
-    can beat it; otherwise the depth grows and the words are read again."""
+    Reads each word's best ``depth`` postings (index order). A document holds each word it was
+    not seen with at most that word's last impact read (the word's *floor*; zero when all of
+    its postings were read), so every document found has a known lower and upper score; the
+    missing words are looked up only for documents whose upper score reaches the
+    ``limit``-th lower one. A document never seen scores at most the sum of the floors, so
+    when the ``limit``-th score reaches that sum the answer is exact. Otherwise the words are
+    read once more, ``DEEPER`` times deeper, and the best documents found are the answer:
+    exact unless an unseen document outscores them, which takes thousands of documents tied
+    on every word."""
     from yunwei.knowledge.models import SearchPosting
 
     postings = SearchPosting.objects.filter(_prefixed(scope, "document__"))
-    depth = max(limit * 3, 30)
-    while True:
-        candidates: set[int] = set()
-        ceiling = 0.0
-        for term, weight in weights.items():
-            rows = list(
-                postings.filter(term=term)
-                .order_by("-impact", "-document_id")
-                .values_list("document_id", "impact")[:depth]
-            )
-            candidates.update(doc_id for doc_id, _impact in rows)
-            if len(rows) == depth:
-                ceiling += weight * rows[-1][1]
-        scores: dict[int, float] = {}
-        for doc_id, term, impact in SearchPosting.objects.filter(
-            document_id__in=candidates, term__in=list(weights)
-        ).values_list("document_id", "term", "impact"):
-            scores[doc_id] = scores.get(doc_id, 0.0) + weights[term] * impact
+    depth = max(limit * 3, FIRST_DEPTH)
+    for last_reading in (False, True):
+        known: dict[int, dict[str, float]] = {}
+        floor: dict[str, float] = {}
+        # One statement compiled per reading, executed per word (the ORM would rebuild it).
+        sql, params = (
+            postings.filter(term=_WORD_PARAMETER)
+            .order_by("-impact", "-document_id")
+            .values_list("document_id", "impact")[:depth]
+            .query.sql_with_params()
+        )
+        slot = list(params).index(_WORD_PARAMETER)
+        for term in weights:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params[:slot], term, *params[slot + 1 :]])
+                rows = cursor.fetchall()
+            for doc_id, impact in rows:
+                known.setdefault(doc_id, {})[term] = impact
+            floor[term] = rows[-1][1] if len(rows) == depth else 0.0
+        scores = {
+            doc_id: sum(weights[t] * impact for t, impact in words.items())
+            for doc_id, words in known.items()
+        }
+        kth = sorted(scores.values(), reverse=True)[limit - 1] if len(scores) >= limit else 0.0
+        unsure = {
+            doc_id
+            for doc_id, words in known.items()
+            if scores[doc_id]
+            + sum(weights[t] * floor[t] for t in weights if t not in words and floor[t])
+            >= kth * (1 - 1e-9)
+            and any(floor[t] for t in weights if t not in words)
+        }
+        if unsure:
+            for doc_id, term, impact in SearchPosting.objects.filter(
+                document_id__in=unsure, term__in=[t for t in weights if floor[t]]
+            ).values_list("document_id", "term", "impact"):
+                if term not in known[doc_id]:
+                    known[doc_id][term] = impact
+                    scores[doc_id] += weights[term] * impact
         ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
-        enough = len(ranked) == limit and ranked[-1][1] >= ceiling
-        if enough or ceiling == 0.0 or depth >= MAX_DEPTH:
+        ceiling = sum(weights[t] * floor[t] for t in weights)
+        # The tolerance absorbs rounding: sums of the same terms in another order.
+        proven = len(ranked) == limit and ranked[-1][1] >= ceiling * (1 - 1e-9)
+        if proven or ceiling == 0.0 or last_reading:
             return ranked
-        depth *= 4
+        depth *= DEEPER
 
 
 def search(
