@@ -67,27 +67,26 @@ MANUAL_RECORDED = (
     {},
     "待人工检查：查看机房空调、UPS 指示灯，确认昨夜备份任务成功并可恢复。",
 )
-# Recorded results for the fictional targets: status, values, message.
-RECORDED = [
-    (ResultStatus.OK, {"connect_ms": 1.8}, "端口 22 应答，耗时 1.8 毫秒"),
-    (ResultStatus.OK, {"connect_ms": 2.4}, "端口 1521 应答，耗时 2.4 毫秒"),
-    (
-        ResultStatus.WARNING,
-        {"memory_percent": 83.5, "clients_percent": 12.0, "last_save_ok": 1},
-        "内存占 maxmemory 比例 为 83.5%（警告阈值 80%）",
-    ),
-    (
-        ResultStatus.UNKNOWN,
-        {},
-        "待人工检查：查看机房空调、UPS 指示灯，确认昨夜备份任务成功并可恢复。",
-    ),
-    (ResultStatus.CRITICAL, {"connect_ms": 2140.0}, "连接耗时 为 2140ms（严重阈值 2000ms）"),
-    (
-        ResultStatus.ERROR,
-        {},
-        "10.16.1.31:1521 在时限内未应答（超时）（timed out）",
-    ),
-]
+# Recorded results for the fictional targets, by check: variants of (status, values, message);
+# each plan takes another variant so that the demo shows every status.
+RECORDED = {
+    "主机 SSH 端口": [
+        (ResultStatus.OK, {"connect_ms": 1.8}, "端口 22 应答，耗时 1.8 毫秒"),
+        (ResultStatus.CRITICAL, {"connect_ms": 2140.0}, "连接耗时 为 2140ms（严重阈值 2000ms）"),
+        (ResultStatus.WARNING, {"connect_ms": 820.0}, "连接耗时 为 820ms（警告阈值 500ms）"),
+    ],
+    "数据库监听端口": [
+        (ResultStatus.OK, {"connect_ms": 2.4}, "端口 1521 应答，耗时 2.4 毫秒"),
+        (ResultStatus.ERROR, {}, "端口 1521 在时限内未应答（超时 10 秒）"),
+    ],
+    "Redis 运行状态": [
+        (
+            ResultStatus.WARNING,
+            {"memory_percent": 83.5, "clients_percent": 12.0, "last_save_ok": 1},
+            "内存占 maxmemory 比例 为 83.5%（警告阈值 80%）",
+        ),
+    ],
+}
 
 
 def _checks(actor) -> dict:
@@ -170,11 +169,13 @@ def _recorded_run(plan, items, offset: int) -> None:
             status=RunStatus.FINISHED,
         )
         counts = {status: 0 for status in ResultStatus.values}
-        automatic = [i for i in items if i.check_definition.check_type != "manual"]
+        seen: dict[str, int] = {}
         for item in items:
-            if item in automatic:
-                index = automatic.index(item)
-                status, values, message = RECORDED[(index + 2 * offset) % len(RECORDED)]
+            name = item.check_definition.name
+            variants = RECORDED.get(name)
+            if variants:
+                seen[name] = seen.get(name, -1) + 1
+                status, values, message = variants[(offset + seen[name]) % len(variants)]
             else:
                 status, values, message = MANUAL_RECORDED
             result = CheckResult.objects.create(
