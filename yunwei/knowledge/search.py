@@ -534,71 +534,63 @@ def _prefixed(condition: Q, prefix: str) -> Q:
 
 
 _WORD_PARAMETER = "\x00word"
-FIRST_DEPTH = 30  # postings read per word at first (at least 3 × the results asked for)
-DEEPER = 7  # how much deeper the second and last reading goes when the first proves nothing
+DEPTH = 40  # postings read per word (at least 4 × the results asked for)
 
 
 def _top_documents(weights: dict[str, float], scope: Q, limit: int) -> list[tuple[int, float]]:
-    """The ``limit`` best documents within ``scope`` by Σ weight × impact.
+    """The ``limit`` best documents within ``scope`` by Σ weight × impact, among the documents
+    that are among the ``depth`` best of at least one query word.
 
-    Reads each word's best ``depth`` postings (index order). A document holds each word it was
-    not seen with at most that word's last impact read (the word's *floor*; zero when all of
-    its postings were read), so every document found has a known lower and upper score; the
-    missing words are looked up only for documents whose upper score reaches the
-    ``limit``-th lower one. A document never seen scores at most the sum of the floors, so
-    when the ``limit``-th score reaches that sum the answer is exact. Otherwise the words are
-    read once more, ``DEEPER`` times deeper, and the best documents found are the answer:
-    exact unless an unseen document outscores them, which takes thousands of documents tied
-    on every word."""
+    Reads each word's best ``depth`` postings (index order, a few dozen rows however common
+    the word). A document holds each word it was not seen with at most that word's last impact
+    read (the word's *floor*; zero when all of its postings were read), so every document found
+    has a lower and an upper score; the missing words are looked up only for documents whose
+    upper score reaches the ``limit``-th lower one. The answer is exact whenever a rare word
+    was read to its end or the ``limit``-th score reaches the sum of the floors (no unseen
+    document can beat it); otherwise a document that is nowhere near the top for any single
+    word but holds all of them could be missed — the price of reading dozens of rows, not
+    hundreds of thousands, for a common word."""
     from yunwei.knowledge.models import SearchPosting
 
-    postings = SearchPosting.objects.filter(_prefixed(scope, "document__"))
-    depth = max(limit * 3, FIRST_DEPTH)
-    for last_reading in (False, True):
-        known: dict[int, dict[str, float]] = {}
-        floor: dict[str, float] = {}
-        # One statement compiled per reading, executed per word (the ORM would rebuild it).
-        sql, params = (
-            postings.filter(term=_WORD_PARAMETER)
-            .order_by("-impact", "-document_id")
-            .values_list("document_id", "impact")[:depth]
-            .query.sql_with_params()
-        )
-        slot = list(params).index(_WORD_PARAMETER)
+    depth = max(limit * 4, DEPTH)
+    # One statement compiled, executed per word (the ORM would rebuild it each time).
+    sql, params = (
+        SearchPosting.objects.filter(_prefixed(scope, "document__"))
+        .filter(term=_WORD_PARAMETER)
+        .order_by("-impact", "-document_id")
+        .values_list("document_id", "impact")[:depth]
+        .query.sql_with_params()
+    )
+    slot = list(params).index(_WORD_PARAMETER)
+    known: dict[int, dict[str, float]] = {}
+    floor: dict[str, float] = {}
+    with connection.cursor() as cursor:
         for term in weights:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*params[:slot], term, *params[slot + 1 :]])
-                rows = cursor.fetchall()
+            cursor.execute(sql, [*params[:slot], term, *params[slot + 1 :]])
+            rows = cursor.fetchall()
             for doc_id, impact in rows:
                 known.setdefault(doc_id, {})[term] = impact
             floor[term] = rows[-1][1] if len(rows) == depth else 0.0
-        scores = {
-            doc_id: sum(weights[t] * impact for t, impact in words.items())
-            for doc_id, words in known.items()
-        }
-        kth = sorted(scores.values(), reverse=True)[limit - 1] if len(scores) >= limit else 0.0
-        unsure = {
-            doc_id
-            for doc_id, words in known.items()
-            if scores[doc_id]
-            + sum(weights[t] * floor[t] for t in weights if t not in words and floor[t])
-            >= kth * (1 - 1e-9)
-            and any(floor[t] for t in weights if t not in words)
-        }
-        if unsure:
-            for doc_id, term, impact in SearchPosting.objects.filter(
-                document_id__in=unsure, term__in=[t for t in weights if floor[t]]
-            ).values_list("document_id", "term", "impact"):
-                if term not in known[doc_id]:
-                    known[doc_id][term] = impact
-                    scores[doc_id] += weights[term] * impact
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
-        ceiling = sum(weights[t] * floor[t] for t in weights)
-        # The tolerance absorbs rounding: sums of the same terms in another order.
-        proven = len(ranked) == limit and ranked[-1][1] >= ceiling * (1 - 1e-9)
-        if proven or ceiling == 0.0 or last_reading:
-            return ranked
-        depth *= DEEPER
+    scores = {
+        doc_id: sum(weights[t] * impact for t, impact in words.items())
+        for doc_id, words in known.items()
+    }
+    kth = sorted(scores.values(), reverse=True)[limit - 1] if len(scores) >= limit else 0.0
+    unsure = [
+        doc_id
+        for doc_id, words in known.items()
+        if any(floor[t] for t in weights if t not in words)
+        and scores[doc_id] + sum(weights[t] * floor[t] for t in weights if t not in words)
+        >= kth * (1 - 1e-9)  # the tolerance absorbs rounding (same terms, another order)
+    ]
+    if unsure:
+        for doc_id, term, impact in SearchPosting.objects.filter(
+            document_id__in=unsure, term__in=[t for t in weights if floor[t]]
+        ).values_list("document_id", "term", "impact"):
+            if term not in known[doc_id]:
+                known[doc_id][term] = impact
+                scores[doc_id] += weights[term] * impact
+    return sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
 
 
 def search(

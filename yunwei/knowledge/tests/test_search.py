@@ -44,8 +44,8 @@ def test_postings_and_term_counts_follow_the_documents(people, publish):
     assert not SearchPosting.objects.filter(document__object_id=first.pk).exists()
 
 
-def test_top_documents_are_exact_beyond_the_first_reading(people, publish):
-    """More matching documents than the first reading depth: the best one is still first."""
+def test_top_documents_from_a_few_postings_per_word(people, publish):
+    """More matching documents than one reading: the best are those a full reading finds."""
     for n in range(40):
         publish(title=f"回盘说明 {n}", body="回盘 " + "其他内容 " * 30)
     best = publish(title="征集单回盘失败", body="回盘失败 征集单 回盘失败")
