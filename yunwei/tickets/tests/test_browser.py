@@ -59,7 +59,14 @@ def pick(page, select_id, text):
     except PlaywrightTimeout:  # the dropdown closed on a focus change: open it again
         wrapper.click()
         option.wait_for(state="visible")
-    option.click()
+    # Choose with the keyboard (arrows to the option, Enter), as a fast typist does: a click
+    # can land on another list still fading out over this one on a slow machine.
+    active = page.locator(f"#{select_id}-ts-dropdown .option.active")
+    for _ in range(20):
+        if active.count() and text in active.first.inner_text():
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     # Close the list and leave the control, as a person would, so that the open list cannot
     # cover the next field and no later keystroke lands in it.
     dropdown = page.locator(f"#{select_id}-ts-dropdown")
