@@ -676,21 +676,27 @@ def recompute_open_clocks(change: workcalendar.CalendarChange | None = None, now
 
 
 def _write_schedules(changed: list[tuple]) -> None:
-    """Write (due_at, next_alert_at, state, pk) rows in batches with one prepared UPDATE
-    (``executemany``): Django's ``bulk_update`` builds a CASE per row and is ~15× slower."""
+    """Write (due_at, next_alert_at, state, pk) rows in batches: on PostgreSQL one UPDATE … FROM
+    unnest(arrays) per batch, elsewhere one prepared UPDATE run per row (``executemany``);
+    Django's ``bulk_update`` builds a CASE per row and is ~15× slower."""
     if not changed:
         return
     table = connection.ops.quote_name(SlaClock._meta.db_table)
-    sql = f"UPDATE {table} SET due_at = %s, next_alert_at = %s, state = %s WHERE id = %s"
-    adapt = connection.ops.adapt_datetimefield_value
     with transaction.atomic(), connection.cursor() as cursor:
         for offset in range(0, len(changed), BULK_BATCH):
+            batch = changed[offset : offset + BULK_BATCH]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} AS c SET due_at = v.due, next_alert_at = v.alert, "
+                    "state = v.state FROM unnest(%s::timestamptz[], %s::timestamptz[], "
+                    "%s::text[], %s::bigint[]) AS v(due, alert, state, id) WHERE c.id = v.id",
+                    [list(column) for column in zip(*batch, strict=True)],
+                )
+                continue
+            adapt = connection.ops.adapt_datetimefield_value
             cursor.executemany(
-                sql,
-                [
-                    (adapt(due), adapt(alert), state, pk)
-                    for due, alert, state, pk in changed[offset : offset + BULK_BATCH]
-                ],
+                f"UPDATE {table} SET due_at = %s, next_alert_at = %s, state = %s WHERE id = %s",
+                [(adapt(due), adapt(alert), state, pk) for due, alert, state, pk in batch],
             )
 
 
