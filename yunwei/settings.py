@@ -238,6 +238,13 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yunwei@localhost")
 EMAIL_ENABLED = env_bool("YUNWEI_EMAIL_ENABLED", bool(os.environ.get("EMAIL_HOST")))
 
+# --- Pagination ------------------------------------------------------------------------------
+# Lists (pages and API) count at most this many rows; past it they say "more than 10,000"
+# instead of reading every matching row on each request (yunwei.utilities.paginator).
+LIST_COUNT_LIMIT = int(os.environ.get("YUNWEI_LIST_COUNT_LIMIT", "10000"))
+# A free-text search (``q``) cannot use an index to count, so it counts less far.
+LIST_SEARCH_COUNT_LIMIT = int(os.environ.get("YUNWEI_LIST_SEARCH_COUNT_LIMIT", "1000"))
+
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

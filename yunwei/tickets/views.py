@@ -35,7 +35,8 @@ from yunwei.tickets.choices import (
 from yunwei.tickets.models import SavedFilter, SlaClock, Ticket, TicketEvent
 from yunwei.tickets.workflow import ACTION_LABELS, allowed_actions
 from yunwei.utilities.excel import build_workbook, xlsx_response
-from yunwei.utilities.views import ObjectDetailView, ObjectEditView, ObjectImportView
+from yunwei.utilities.paginator import paginator_for
+from yunwei.utilities.views import ObjectDetailView, ObjectEditView, ObjectImportView, per_page
 
 
 def error_text(exc: ValidationError) -> str:
@@ -111,7 +112,10 @@ class TicketListView(LoginRequiredMixin, View):
         may_change = request.user.has_perm("tickets.change_ticket")
         if not may_change:
             table.exclude = ("selection",)
-        RequestConfig(request, paginate={"per_page": _per_page(request)}).configure(table)
+        RequestConfig(
+            request,
+            paginate={"per_page": per_page(request), "paginator_class": paginator_for(request)},
+        ).configure(table)
         query = request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
@@ -142,13 +146,6 @@ class TicketListView(LoginRequiredMixin, View):
         headers = [str(c.header) for c in columns]
         rows = ([row.get_cell_value(c.name) for c in columns] for row in table.rows)
         return xlsx_response(build_workbook(headers, rows, title), f"{title}.xlsx")
-
-
-def _per_page(request) -> int:
-    try:
-        return max(1, min(500, int(request.GET.get("per_page", 50))))
-    except ValueError:
-        return 50
 
 
 class MyQueueView(TicketListView):

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,12 @@ class SearchFilterSet(django_filters.FilterSet):
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value.strip()})
-        return queryset.filter(condition).distinct()
+        queryset = queryset.filter(condition)
+        # DISTINCT only when a search field goes through a to-many relation and may repeat
+        # rows: over a large table it forces the database to sort the whole match.
+        if any(lookup_spawns_duplicates(queryset.model._meta, f) for f in self.search_fields):
+            queryset = queryset.distinct()
+        return queryset
 
     @property
     def form(self):

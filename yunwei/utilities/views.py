@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from yunwei.core.querysets import permission_name
 from yunwei.utilities.excel import build_workbook, xlsx_response
 from yunwei.utilities.forms import ImportForm
+from yunwei.utilities.paginator import paginator_for
 
 
 def model_url(model, suffix: str) -> str:
@@ -53,7 +54,8 @@ class ObjectListView(LoginRequiredMixin, View):
         if request.GET.get("export") == "xlsx":
             return self.export(table)
         RequestConfig(
-            request, paginate={"per_page": int(request.GET.get("per_page", 50))}
+            request,
+            paginate={"per_page": per_page(request), "paginator_class": paginator_for(request)},
         ).configure(table)
         context = {
             "model": model,
@@ -75,6 +77,14 @@ class ObjectListView(LoginRequiredMixin, View):
         return xlsx_response(
             build_workbook(headers, rows, title), f"{self.export_name or title}.xlsx"
         )
+
+
+def per_page(request, default: int = 50) -> int:
+    """The ``per_page`` parameter, kept between 1 and 500."""
+    try:
+        return max(1, min(500, int(request.GET.get("per_page", default))))
+    except ValueError:
+        return default
 
 
 def _safe_reverse(name, *args):

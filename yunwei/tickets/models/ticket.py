@@ -147,6 +147,10 @@ class TicketQuerySet(RestrictedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+# What ``TicketQuerySet.restrict`` reads of a ticket for bureau users.
+SCOPE_COLUMNS = ["organisation_id", "reporter_id", "assignee_id", "created_by_id"]
+
+
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=40, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -286,8 +290,21 @@ class Ticket(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
+        # The list's filters in its default order (-created_at, -id). The data-scope columns
+        # are included so that the capped count can check ``restrict()``'s condition from
+        # the index alone (PostgreSQL index-only scan; SQLite ignores ``include``).
         indexes = [
             models.Index(fields=["status", "resolved_at"], name="tickets_status_resolved"),
+            models.Index(
+                fields=["status", "created_at", "id"],
+                include=SCOPE_COLUMNS,
+                name="tickets_status_created",
+            ),
+            models.Index(
+                fields=["kind", "priority", "created_at", "id"],
+                include=SCOPE_COLUMNS,
+                name="tickets_kind_priority_created",
+            ),
         ]
 
     def __str__(self):
