@@ -23,6 +23,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from yunwei.cmdb.models import DatabaseInstance, Host, Middleware
+from yunwei.core.querysets import subtree_ids
 from yunwei.tickets import filtersets, forms, tables
 from yunwei.tickets.choices import (
     OPEN_STATUSES,
@@ -81,7 +82,7 @@ def queue_filter(queryset, queue: str, user):
         if user.organisation_id is None:
             return queryset.none()
         return queryset.filter(
-            organisation__path__startswith=user.scope_path, status__in=OPEN_STATUSES
+            organisation_id__in=subtree_ids(user.scope_path), status__in=OPEN_STATUSES
         )
     if queue == "reported":
         return queryset.filter(reporter=user)

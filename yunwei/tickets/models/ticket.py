@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yunwei.core.querysets import RestrictedQuerySet, permission_name
+from yunwei.core.querysets import RestrictedQuerySet, permission_name, subtree_ids
 from yunwei.tickets.choices import (
     OPEN_STATUSES,
     CauseCategory,
@@ -141,7 +141,7 @@ class TicketQuerySet(RestrictedQuerySet):
             return self.filter(pk__in=Ticket.objects.filter(condition).values("pk"))
         if user.organisation_id is None:
             return self.filter(mine)
-        return self.filter(Q(organisation__path__startswith=user.scope_path) | mine)
+        return self.filter(Q(organisation_id__in=subtree_ids(user.scope_path)) | mine)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
