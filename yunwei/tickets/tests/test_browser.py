@@ -47,31 +47,31 @@ def session(browser, base, username, password="Yunwei@2026"):
 
 
 def pick(page, select_id, text):
-    """Choose in a tom-select enhanced <select> by typing, as a person would."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    wrapper = page.locator(f"#{select_id} + .ts-wrapper .ts-control")
-    wrapper.click()
-    page.keyboard.type(text)
-    option = page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first
-    try:
-        option.wait_for(state="visible", timeout=3000)
-    except PlaywrightTimeout:  # the dropdown closed on a focus change: open it again
-        wrapper.click()
-        option.wait_for(state="visible")
-    # Choose with the keyboard (arrows to the option, Enter), as a fast typist does: a click
-    # can land on another list still fading out over this one on a slow machine.
+    """Choose in a tom-select enhanced <select> by typing, as a person would: type into the
+    control's own input, wait until the list shows the matches, arrow to the match, Enter. (A
+    click can land on another list still fading out over this one on a slow machine, and
+    keystrokes sent to "the page" can land elsewhere when focus moves.)"""
+    control = page.locator(f"#{select_id}-ts-control")
+    page.locator(f"#{select_id} + .ts-wrapper .ts-control").click()
+    control.fill(text)
+    page.wait_for_function(
+        """([id, text]) => {
+            const first = document.querySelector(`#${id}-ts-dropdown .option`);
+            return first !== null && first.textContent.includes(text);
+        }""",
+        arg=[select_id, text],
+    )
     active = page.locator(f"#{select_id}-ts-dropdown .option.active")
     for _ in range(20):
         if active.count() and text in active.first.inner_text():
             break
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+        control.press("ArrowDown")
+    control.press("Enter")
     # Close the list and leave the control, as a person would, so that the open list cannot
     # cover the next field and no later keystroke lands in it.
     dropdown = page.locator(f"#{select_id}-ts-dropdown")
     if dropdown.is_visible():
-        page.keyboard.press("Escape")
+        control.press("Escape")
     dropdown.wait_for(state="hidden")
     page.evaluate("document.activeElement && document.activeElement.blur()")
     chosen = page.eval_on_selector(f"#{select_id}", "el => el.options[el.selectedIndex].text")
