@@ -9,10 +9,10 @@ tables serve SQLite, PostgreSQL and any other database Django supports.
 
 A query is segmented the same way; its words are OR-ed (AND loses too much recall in Chinese)
 and a document's score is the sum over the query words of word weight × rarity (IDF) ×
-impact. The best documents are found exactly without reading every match: each word's
-postings are read best-first from an index and reading stops as soon as no unread document
-can reach the current top results (``_top_documents``). Results are limited in SQL to what
-the user may see, using the scope fields stored on each document.
+impact. The best documents are found without reading every match: each word's best few dozen
+postings are read from an index, and only the documents seen are scored (``_top_documents``
+says when that is exact). Results are limited in SQL to what the user may see, using the scope
+fields stored on each document.
 
 Other apps make their models searchable with ``register_indexer(model_label, fn)``; ``fn(obj)``
 returns the fields of the document, or None to keep the object out of the index.
