@@ -10,6 +10,7 @@ Django ORM: it runs in a worker thread of the runner with plain values only.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,7 +121,7 @@ class Evaluation:
     breaches: list[str]  # human-readable, one per metric beyond its threshold
 
 
-class CheckType:
+class CheckType(ABC):
     code: str = ""
     label: object = ""
     target_kinds: tuple[str, ...] = ()
@@ -155,7 +156,7 @@ class CheckType:
             raise ValidationError(errors)
         return cleaned
 
-    def validate(self, params: dict) -> None:
+    def validate(self, params: dict) -> None:  # noqa: B027  (optional hook)
         """Checks across parameters; raise ValidationError."""
 
     # --- thresholds -------------------------------------------------------------------------
@@ -285,11 +286,12 @@ class CheckType:
 
     # --- collecting -------------------------------------------------------------------------
 
-    def derive(self, values: dict, previous: dict | None) -> None:
+    def derive(self, values: dict, previous: dict | None) -> None:  # noqa: B027  (optional hook)
         """Compute values that need the previous result (counter deltas), in place."""
 
+    @abstractmethod
     def collect(self, target: Target, params: dict, timeout: float) -> Outcome:
-        raise NotImplementedError
+        """Read the target's metric values; raise ``CheckError`` when it cannot."""
 
 
 def _worst(value, metric):

@@ -1,8 +1,8 @@
 """A checklist item ticked by a person (机房巡视, 备份介质, …) with a note."""
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
-from yunwei.inspections.checks.base import CheckType, Param
+from yunwei.inspections.checks.base import CheckError, CheckType, Param
 
 
 class ManualCheck(CheckType):
@@ -13,7 +13,10 @@ class ManualCheck(CheckType):
     manual = True
 
     def collect(self, target, params, timeout):
-        raise NotImplementedError("manual items are ticked by a person")
+        # Runs leave manual items to a person; anything else asking gets a clear error result.
+        raise CheckError(
+            gettext("A manual checklist item is confirmed by a person, not collected.")
+        )
 
 
 CHECK = ManualCheck()

@@ -40,8 +40,7 @@ class TcpPortCheck(CheckType):
         probe = Target(**{**target.__dict__, "port": port})
         started = time.perf_counter()
         try:
-            with socket.create_connection((target.address, port), timeout=timeout):
-                pass
+            socket.create_connection((target.address, port), timeout=timeout).close()
         except OSError as exc:
             raise connection_error(exc, probe) from exc
         elapsed = round((time.perf_counter() - started) * 1000, 1)
